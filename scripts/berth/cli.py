@@ -1,0 +1,138 @@
+"""The `berth` command line."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import CHARTS_DIR, HELM_MAJORS, LIBRARY_CHARTS, ToolMissing, kube_minors
+from .platform import ProfileError, ReleaseResult, load_profile, render_profile
+from .render import RenderError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Render, validate and operate Berth.")
+console = Console(stderr=True)
+
+
+def refuse(message: str, code: int = 2) -> None:
+    """Stop with a one-line reason; nothing has been changed when this is called."""
+    console.print(f"[red]berth: {message}[/red]", highlight=False)
+    raise typer.Exit(code)
+
+
+def _summary_markdown(profile: str, helm: int, results: list[ReleaseResult]) -> str:
+    lines = [f"# Berth render: profile `{profile}` (Helm {helm})", "", "## Objects", "",
+             "| Release | Namespace | Kind | Count |", "|---|---|---|---|"]
+    for r in results:
+        for kind, count in sorted(r.manifest.kinds().items()):
+            lines.append(f"| {r.release.name} | {r.release.namespace} | {kind} | {count} |")
+    minors = kube_minors()
+    lines += ["", "## Validation", "", f"Kubernetes schemas (strict) for {minors[0]}–{minors[-1]}, CRD schemas, checkov.", "",
+              "| Release | Objects | Schema problems | checkov failed | checkov skipped | Result |", "|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.release.name} | {len(r.manifest)} | {len(r.report.problems)} | {len(r.scan.failed)} | "
+                     f"{len(r.scan.skipped)} | {'ok' if r.ok else 'FAILED'} |")
+    problems = [f"- {r.release.name}: {p}" for r in results for p in r.report.problems]
+    problems += [f"- {r.release.name}: checkov {c}" for r in results for c in r.scan.failed]
+    if problems:
+        lines += ["", "## Problems", "", *problems]
+    warnings = [f"- {r.release.name}: {w}" for r in results for w in r.manifest.warnings]
+    warnings += [f"- {r.release.name}: checkov {c}" for r in results for c in r.scan.skipped]
+    lines += ["", "## Warnings and accepted risks", "", *(warnings or ["- none"])]
+    return "\n".join(lines) + "\n"
+
+
+def _print_summary(results: list[ReleaseResult]) -> None:
+    objects = Table(title="Objects per release and kind")
+    for col in ("Release", "Kind", "Count"):
+        objects.add_column(col)
+    for r in results:
+        for kind, count in sorted(r.manifest.kinds().items()):
+            objects.add_row(r.release.name, kind, str(count))
+    checks = Table(title="Validation")
+    for col in ("Release", "Objects", "Schema problems", "checkov failed", "checkov skipped", "Warnings", "Result"):
+        checks.add_column(col)
+    for r in results:
+        checks.add_row(r.release.name, str(len(r.manifest)), str(len(r.report.problems)), str(len(r.scan.failed)),
+                       str(len(r.scan.skipped)), str(len(r.manifest.warnings)),
+                       "[green]ok[/green]" if r.ok else "[red]FAILED[/red]")
+    console.print(objects)
+    console.print(checks)
+    for r in results:
+        for p in r.report.problems:
+            console.print(f"[red]{r.release.name}: {p}[/red]", highlight=False)
+        for c in r.scan.failed:
+            console.print(f"[red]{r.release.name}: checkov {c}[/red]", highlight=False)
+
+
+@app.command()
+def render(
+    profile: str = typer.Option("default", help="Platform profile: overlays/platform/<profile>.yaml"),
+    out: Path = typer.Option(Path("out"), help="Where to write the manifests and summary.md"),
+    helm: int = typer.Option(4, help="Helm major to render with (3 or 4)"),
+) -> None:
+    """Render the whole platform, validate every object and write the manifests with a summary."""
+    if helm not in HELM_MAJORS:
+        refuse(f"--helm must be one of {', '.join(map(str, HELM_MAJORS))}, not {helm}")
+    if out.exists() and not out.is_dir():
+        refuse(f"--out {out} exists and is not a directory")
+    try:
+        chosen = load_profile(profile)
+    except ProfileError as e:
+        refuse(str(e))
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("rendering", total=None)
+            results = render_profile(chosen, helm=helm, progress=lambda step: bar.update(task, description=step))
+    except (RenderError, ToolMissing) as e:
+        refuse(f"render failed: {e}", code=1)
+    _print_summary(results)
+    # Manifests are written only when every object passed: never hand out a broken manifest.
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / "summary.md").write_text(_summary_markdown(profile, helm, results))
+    if not all(r.ok for r in results):
+        console.print(f"[red]validation failed; see {out / 'summary.md'} (no manifests written)[/red]")
+        raise typer.Exit(1)
+    for i, r in enumerate(results):
+        (out / f"{i:02d}-{r.release.name}.yaml").write_text(r.manifest.text)
+    console.print(f"[green]{sum(len(r.manifest) for r in results)} objects in {len(results)} releases written to {out}/[/green]")
+
+
+@app.command()
+def docs(check: bool = typer.Option(False, "--check", help="Only report READMEs whose values table is stale")) -> None:
+    """Regenerate each chart README's values table from the comments in its values.yaml."""
+    from .docs import readme_with_table, update_readme
+
+    stale = []
+    for chart in sorted(p.parent for p in CHARTS_DIR.glob("*/Chart.yaml")):
+        if chart.name in LIBRARY_CHARTS:
+            continue
+        if check:
+            if readme_with_table(chart) != (chart / "README.md").read_text():
+                stale.append(chart.name)
+        elif update_readme(chart):
+            console.print(f"updated charts/{chart.name}/README.md")
+    if stale:
+        refuse(f"values tables out of date in: {', '.join(stale)} (run `make docs`)", code=1)
+
+
+@app.command("fetch-crds")
+def fetch_crds() -> None:
+    """Download the pinned upstream modules whose CRDs the validation uses (into the Go module cache)."""
+    from .upstream import ModuleUnavailable, fetch_all
+
+    try:
+        for path in fetch_all():
+            console.print(f"{path}")
+    except ModuleUnavailable as e:
+        refuse(str(e), code=1)
+
+
+if __name__ == "__main__":
+    app()

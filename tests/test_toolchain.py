@@ -1,0 +1,47 @@
+"""The tools in bin/ are the versions pinned in versions.env, and the upstream CRDs resolve."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from berth.config import HELM, ISTIOCTL, KUBECTL, KUSTOMIZE, PROMTOOL, versions
+from berth.upstream import SOURCES, upstream_crds
+
+
+def output(*cmd) -> str:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "pin"),
+    [
+        (HELM[3], ["version", "--short"], "HELM3_VERSION"),
+        (HELM[4], ["version", "--short"], "HELM4_VERSION"),
+        (KUBECTL, ["version", "--client"], "KUBECTL_VERSION"),
+        (KUSTOMIZE, ["version"], "KUSTOMIZE_VERSION"),
+        (ISTIOCTL, ["version", "--remote=false"], "ISTIOCTL_VERSION"),
+        (PROMTOOL, ["--version"], "PROMETHEUS_RELEASE"),
+    ],
+    ids=["helm3", "helm4", "kubectl", "kustomize", "istioctl", "promtool"],
+)
+def test_installed_tool_is_the_pinned_version(tool, args, pin) -> None:
+    assert versions()[pin] in output(tool.path, *args)
+
+
+def test_helm_majors_are_3_and_4() -> None:
+    assert output(HELM[3].path, "version", "--short").startswith("v3.")
+    assert output(HELM[4].path, "version", "--short").startswith("v4.")
+
+
+def test_kustomize_is_new_enough_for_helm4() -> None:
+    major, minor, patch = (int(x) for x in versions()["KUSTOMIZE_VERSION"].lstrip("v").split("."))
+    assert (major, minor, patch) >= (5, 8, 1)
+
+
+def test_upstream_crds_come_from_every_pinned_module() -> None:
+    groups = {crd["spec"]["group"] for crd in upstream_crds()}
+    assert {"monitoring.coreos.com", "cert-manager.io", "gateway.networking.k8s.io",
+            "networking.istio.io", "security.istio.io"} <= groups
+    assert len(SOURCES) == 4
