@@ -46,6 +46,10 @@ render: tools ## Render and validate the whole platform for PROFILE (default: de
 test: tools ## Run the test suite (bootstraps tools on first use)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: tools ## Measure render speed and CRD size into docs/benchmarks.md
+	$(BERTH) bench
+
 ##@ Tools
 
 .PHONY: tools

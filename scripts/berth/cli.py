@@ -122,6 +122,14 @@ def docs(check: bool = typer.Option(False, "--check", help="Only report READMEs 
         refuse(f"values tables out of date in: {', '.join(stale)} (run `make docs`)", code=1)
 
 
+@app.command()
+def bench() -> None:
+    """Measure render speed and object sizes; write docs/benchmarks.md."""
+    from .bench import run
+
+    console.print(run())
+
+
 @app.command("fetch-crds")
 def fetch_crds() -> None:
     """Download the pinned upstream modules whose CRDs the validation uses (into the Go module cache)."""

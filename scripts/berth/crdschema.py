@@ -90,3 +90,28 @@ class CRDRegistry:
             where = ".".join(str(p) for p in error.path) or "<root>"
             problems.append(f"{where}: {error.message}")
         return problems
+
+
+def structural_problems(node: Any, path: str = "openAPIV3Schema", root: bool = True) -> list[str]:
+    """Where a CRD schema breaks the API server's structural-schema rules (what it would refuse):
+    every node typed (unless int-or-string or preserve-unknown-fields), no `additionalProperties`
+    beside `properties`, no metadata constraints beyond name/generateName at the root."""
+    problems: list[str] = []
+    if not isinstance(node, dict):
+        return [f"{path}: not a schema object"]
+    typed = "type" in node or node.get("x-kubernetes-int-or-string") or node.get("x-kubernetes-preserve-unknown-fields")
+    if not typed:
+        problems.append(f"{path}: no type")
+    if "properties" in node and "additionalProperties" in node:
+        problems.append(f"{path}: properties and additionalProperties are mutually exclusive")
+    if node.get("x-kubernetes-int-or-string") and node.get("type"):
+        problems.append(f"{path}: int-or-string must not set a type")
+    for name, sub in (node.get("properties") or {}).items():
+        if root and name == "metadata" and set(sub.get("properties") or {}) - {"name", "generateName"}:
+            problems.append(f"{path}.properties.metadata: only name and generateName may be constrained")
+        problems += structural_problems(sub, f"{path}.properties.{name}", root=False)
+    if isinstance(node.get("items"), dict):
+        problems += structural_problems(node["items"], f"{path}.items", root=False)
+    if isinstance(node.get("additionalProperties"), dict):
+        problems += structural_problems(node["additionalProperties"], f"{path}.additionalProperties", root=False)
+    return problems

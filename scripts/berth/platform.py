@@ -39,6 +39,10 @@ class Profile:
     releases: tuple[Release, ...]
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
 def load_profile(name: str) -> Profile:
     path = PROFILES_DIR / f"{name}.yaml"
     if not path.is_file():
@@ -49,15 +53,15 @@ def load_profile(name: str) -> Profile:
     error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "<root>"
-        raise ProfileError(f"{path.relative_to(REPO_ROOT)}: {where}: {error.message}")
+        raise ProfileError(f"{_shown(path)}: {where}: {error.message}")
     releases = []
     for r in data["releases"]:
         if not (CHARTS_DIR / r["chart"] / "Chart.yaml").is_file():
-            raise ProfileError(f"{path.relative_to(REPO_ROOT)}: release {r['name']}: no chart charts/{r['chart']}")
+            raise ProfileError(f"{_shown(path)}: release {r['name']}: no chart charts/{r['chart']}")
         files = tuple((path.parent / f).resolve() for f in r.get("valuesFiles", []))
         for f in files:
             if not f.is_file():
-                raise ProfileError(f"{path.relative_to(REPO_ROOT)}: release {r['name']}: no values file {f}")
+                raise ProfileError(f"{_shown(path)}: release {r['name']}: no values file {f}")
         releases.append(Release(r["name"], r["chart"], r["namespace"], r.get("values") or {}, files))
     return Profile(name, data.get("kubeVersion", ""), tuple(releases))
 
