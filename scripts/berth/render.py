@@ -149,8 +149,12 @@ def lint_chart(
 
 
 def build_overlay(path: str | Path, *, helm: int = 4, enable_helm: bool = True) -> Manifest:
-    """`kustomize build` an overlay (with `--enable-helm`, using the pinned Helm)."""
-    cmd: list[str | Path] = [KUSTOMIZE.path, "build", Path(path)]
+    """`kustomize build` an overlay (with `--enable-helm`, using the pinned Helm).
+
+    Overlays inflate the charts in this repository's charts/ folder, outside the overlay's own tree,
+    so kustomize's load restrictor is lifted.
+    """
+    cmd: list[str | Path] = [KUSTOMIZE.path, "build", Path(path), "--load-restrictor", "LoadRestrictionsNone"]
     if enable_helm:
         cmd += ["--enable-helm", "--helm-command", HELM[helm].path]
     text, warnings = _run(cmd)

@@ -124,3 +124,18 @@ def test_misspelt_metadata_of_custom_resource_is_an_error() -> None:
     bad = copy.deepcopy(SERVICE_MONITOR)
     bad["metadata"]["lables"] = {"release": "kube-prometheus-stack"}
     assert any("lables" in p for p in problems(bad))
+
+
+def test_kustomize_overlay_inflates_a_chart_with_helm4() -> None:
+    from pathlib import Path
+
+    from berth.render import build_overlay, ensure_dependencies
+
+    here = Path(__file__).parent
+    ensure_dependencies(here.parent / "charts" / "berth-common" / "probe-chart")
+    for helm in (3, 4):
+        manifest = build_overlay(here / "overlay", helm=helm)
+        cm = manifest.one("ConfigMap")
+        assert cm["metadata"]["namespace"] == "team-a"
+        assert cm["metadata"]["labels"]["tenant"] == "team-a"
+        assert cm["metadata"]["annotations"]["berth.dev/overlay"] == "harness-test"
