@@ -8,6 +8,7 @@ recorded render that no test has scanned yet, and the session fails if it finds 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -55,7 +56,7 @@ def chart_ci_cases() -> list[tuple[str, str]]:
     return [(c, f.name) for c in chart_names() for f in ci_values_files(c)]
 
 
-def render_validated(chart: str, **kwargs: Any) -> Manifest:
+def render_validated(chart: str | Path, **kwargs: Any) -> Manifest:
     manifest = render_chart(chart, **kwargs)
     validate_manifest(manifest).raise_for_problems()
     RENDER_LOG.record(manifest)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from berth.render import render_chart
+from berth.testing import render_validated
 
 PROBE = Path(__file__).parent / "probe-chart"
 
@@ -15,7 +15,7 @@ PROBE = Path(__file__).parent / "probe-chart"
 @pytest.fixture
 def probe(helm):
     def _probe(release: str = "rel", **values) -> dict:
-        manifest = render_chart(PROBE, helm=helm, release=release, namespace="ns", values=values)
+        manifest = render_validated(PROBE, helm=helm, release=release, namespace="ns", values=values)
         cm = manifest.one("ConfigMap")
         return {"labels": cm["metadata"]["labels"], **{k: v for k, v in cm["data"].items()}}
 
