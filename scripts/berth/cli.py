@@ -50,13 +50,13 @@ def _summary_markdown(profile: str, helm: int, results: list[ReleaseResult]) -> 
 def _print_summary(results: list[ReleaseResult]) -> None:
     objects = Table(title="Objects per release and kind")
     for col in ("Release", "Kind", "Count"):
-        objects.add_column(col)
+        objects.add_column(col, no_wrap=True)
     for r in results:
         for kind, count in sorted(r.manifest.kinds().items()):
             objects.add_row(r.release.name, kind, str(count))
     checks = Table(title="Validation")
     for col in ("Release", "Objects", "Schema problems", "checkov failed", "checkov skipped", "Warnings", "Result"):
-        checks.add_column(col)
+        checks.add_column(col, no_wrap=col == "Release")
     for r in results:
         checks.add_row(r.release.name, str(len(r.manifest)), str(len(r.report.problems)), str(len(r.scan.failed)),
                        str(len(r.scan.skipped)), str(len(r.manifest.warnings)),

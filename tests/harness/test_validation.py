@@ -120,6 +120,19 @@ def test_checkov_reports_failures_and_annotated_skips_per_render() -> None:
     assert [(c.check_id, c.reason) for c in results["annotated"].skipped] == [("CKV_K8S_43", "pinned by tag in this test")]
 
 
+def test_checkov_judges_each_render_on_its_own() -> None:
+    """A NetworkPolicy in one render must not count for the pods of another (one graph per render)."""
+    import yaml
+
+    policy = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+              "metadata": {"name": "web", "namespace": "apps"},
+              "spec": {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"]}}
+    results = scan({"pods-only": yaml.safe_dump(DEPLOYMENT), "policy-only": yaml.safe_dump(policy),
+                    "both": yaml.safe_dump_all([DEPLOYMENT, policy])}, workers=2)
+    assert "CKV2_K8S_6" in {c.check_id for c in results["pods-only"].failed}
+    assert "CKV2_K8S_6" not in {c.check_id for c in results["both"].failed}
+
+
 def test_misspelt_metadata_of_custom_resource_is_an_error() -> None:
     bad = copy.deepcopy(SERVICE_MONITOR)
     bad["metadata"]["lables"] = {"release": "kube-prometheus-stack"}
