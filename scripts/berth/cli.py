@@ -127,7 +127,7 @@ def bench() -> None:
     """Measure render speed and object sizes; write docs/benchmarks.md."""
     from .bench import run
 
-    console.print(run())
+    typer.echo(run())
 
 
 @app.command("fetch-crds")
