@@ -23,6 +23,9 @@ KUBECTL   := $(BIN)/kubectl-$(KUBECTL_VERSION)
 KUSTOMIZE := $(BIN)/kustomize-$(KUSTOMIZE_VERSION)
 PROMTOOL  := $(BIN)/promtool-$(PROMTOOL_VERSION)
 ISTIOCTL  := $(BIN)/istioctl-$(ISTIOCTL_VERSION)
+APISERVER := $(BIN)/kube-apiserver-$(KUBERNETES_VERSION)
+ETCD      := $(BIN)/etcd-$(ETCD_VERSION)
+CONTROLPLANE_MODULE := scripts/tools/controlplane
 VENV_STAMP := $(VENV)/.installed
 CRDS_STAMP := $(BIN)/.upstream-crds-$(shell sha256sum versions.env | cut -c1-12)
 
@@ -42,6 +45,14 @@ endef
 render: tools ## Render and validate the whole platform for PROFILE (default: default) into out/
 	$(BERTH) render --profile $(PROFILE) --out out
 
+.PHONY: up
+up: tools ## Install Berth on the embedded control plane (or on KUBECONFIG's cluster) and show its status
+	$(BERTH) up --profile $(PROFILE)
+
+.PHONY: down
+down: $(VENV_STAMP) ## Stop the embedded control plane started by `make up`
+	$(BERTH) down
+
 .PHONY: test
 test: tools ## Run the test suite (bootstraps tools on first use)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -53,8 +64,9 @@ bench: tools ## Measure render speed and CRD size into docs/benchmarks.md
 ##@ Tools
 
 .PHONY: tools
-tools: $(HELM3) $(HELM4) $(KUBECTL) $(KUSTOMIZE) $(PROMTOOL) $(ISTIOCTL) $(VENV_STAMP) $(CRDS_STAMP) ## Install every pinned tool into bin/ and .venv/ (idempotent)
-	@for t in helm3:$(HELM3) helm4:$(HELM4) kubectl:$(KUBECTL) kustomize:$(KUSTOMIZE) promtool:$(PROMTOOL) istioctl:$(ISTIOCTL); do \
+tools: $(HELM3) $(HELM4) $(KUBECTL) $(KUSTOMIZE) $(PROMTOOL) $(ISTIOCTL) $(APISERVER) $(ETCD) $(VENV_STAMP) $(CRDS_STAMP) ## Install every pinned tool into bin/ and .venv/ (idempotent)
+	@for t in helm3:$(HELM3) helm4:$(HELM4) kubectl:$(KUBECTL) kustomize:$(KUSTOMIZE) promtool:$(PROMTOOL) istioctl:$(ISTIOCTL) \
+	          kube-apiserver:$(APISERVER) etcd:$(ETCD); do \
 	  ln -sfn "$$(basename "$${t#*:}")" "$(BIN)/$${t%%:*}"; done
 
 $(HELM3):
@@ -71,6 +83,23 @@ $(PROMTOOL):
 
 $(ISTIOCTL):
 	$(call go-install,$@,istio.io/istio/istioctl/cmd/istioctl,$(ISTIO_MODULE_VERSION),-X istio.io/istio/pkg/version.buildVersion=$(ISTIOCTL_VERSION))
+
+# The embedded control plane: built from a small tools module whose go.mod pins k8s.io/kubernetes (with
+# its staging modules replaced by their published versions) and etcd; go.sum checksums every module.
+# The -X flags stamp the version the API server reports (Helm checks charts' kubeVersion against it).
+K8S_VERSION_PKG := k8s.io/component-base/version
+K8S_SEMVER      := $(subst ., ,$(KUBERNETES_VERSION:v%=%))
+APISERVER_LDFLAGS := -s -w -X $(K8S_VERSION_PKG).gitVersion=$(KUBERNETES_VERSION) -X $(K8S_VERSION_PKG).gitTreeState=clean \
+  -X $(K8S_VERSION_PKG).gitMajor=$(word 1,$(K8S_SEMVER)) -X $(K8S_VERSION_PKG).gitMinor=$(word 2,$(K8S_SEMVER))
+$(APISERVER): $(CONTROLPLANE_MODULE)/go.mod $(CONTROLPLANE_MODULE)/go.sum
+	@echo "go build k8s.io/kubernetes/cmd/kube-apiserver@$(KUBERNETES_VERSION)"
+	@mkdir -p $(BIN)
+	cd $(CONTROLPLANE_MODULE) && go build -o $@ -ldflags '$(APISERVER_LDFLAGS)' k8s.io/kubernetes/cmd/kube-apiserver
+
+$(ETCD): $(CONTROLPLANE_MODULE)/go.mod $(CONTROLPLANE_MODULE)/go.sum
+	@echo "go build go.etcd.io/etcd/server/v3@$(ETCD_VERSION)"
+	@mkdir -p $(BIN)
+	cd $(CONTROLPLANE_MODULE) && go build -o $@ -ldflags '-s -w' go.etcd.io/etcd/server/v3
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	@[ -x $(PYTHON) ] || python3 -m venv $(VENV)

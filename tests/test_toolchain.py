@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 
-from berth.config import HELM, ISTIOCTL, KUBECTL, KUSTOMIZE, PROMTOOL, versions
+import re
+
+from berth.config import ETCD, HELM, ISTIOCTL, KUBE_APISERVER, KUBECTL, KUSTOMIZE, PROMTOOL, REPO_ROOT, versions
 from berth.upstream import SOURCES, upstream_crds
 
 
@@ -23,11 +25,13 @@ def output(*cmd) -> str:
         (KUSTOMIZE, ["version"], "KUSTOMIZE_VERSION"),
         (ISTIOCTL, ["version", "--remote=false"], "ISTIOCTL_VERSION"),
         (PROMTOOL, ["--version"], "PROMETHEUS_RELEASE"),
+        (KUBE_APISERVER, ["--version"], "KUBERNETES_VERSION"),
+        (ETCD, ["--version"], "ETCD_VERSION"),
     ],
-    ids=["helm3", "helm4", "kubectl", "kustomize", "istioctl", "promtool"],
+    ids=["helm3", "helm4", "kubectl", "kustomize", "istioctl", "promtool", "kube-apiserver", "etcd"],
 )
 def test_installed_tool_is_the_pinned_version(tool, args, pin) -> None:
-    assert versions()[pin] in output(tool.path, *args)
+    assert versions()[pin].lstrip("v") in output(tool.path, *args)
 
 
 def test_helm_majors_are_3_and_4() -> None:
@@ -45,3 +49,13 @@ def test_upstream_crds_come_from_every_pinned_module() -> None:
     assert {"monitoring.coreos.com", "cert-manager.io", "gateway.networking.k8s.io",
             "networking.istio.io", "security.istio.io"} <= groups
     assert len(SOURCES) == 4
+
+
+def test_control_plane_module_pins_the_versions_in_versions_env() -> None:
+    """scripts/tools/controlplane/go.mod is what gets built; versions.env is what people read. Same pins."""
+    go_mod = (REPO_ROOT / "scripts" / "tools" / "controlplane" / "go.mod").read_text()
+    assert re.search(rf"^\s*k8s\.io/kubernetes {re.escape(versions()['KUBERNETES_VERSION'])}$", go_mod, re.M)
+    assert re.search(rf"^\s*go\.etcd\.io/etcd/server/v3 {re.escape(versions()['ETCD_VERSION'])}$", go_mod, re.M)
+    staging = "v0." + versions()["KUBERNETES_VERSION"].removeprefix("v1.")
+    replaced = re.findall(r"^\s*(k8s\.io/[a-z-]+) => \1 (\S+)$", go_mod, re.M)
+    assert replaced and {v for _, v in replaced} == {staging}
