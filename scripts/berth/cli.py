@@ -104,6 +104,81 @@ def render(
     console.print(f"[green]{sum(len(r.manifest) for r in results)} objects in {len(results)} releases written to {out}/[/green]")
 
 
+def _print_status(target, helm: int) -> None:
+    from .cluster import status
+
+    s = status(target, helm)
+    releases = Table(title="Helm releases")
+    for col in ("Release", "Namespace", "Chart", "Revision", "Status"):
+        releases.add_column(col, no_wrap=True)
+    for r in s.releases:
+        releases.add_row(r["name"], r["namespace"], r["chart"], str(r["revision"]), r["status"])
+    objects = Table(title=f"Objects per namespace ({s.crds_established}/{s.crds_total} CRDs established)")
+    objects.add_column("Namespace", no_wrap=True)
+    objects.add_column("Objects")
+    for ns, count in sorted(s.objects_per_namespace.items()):
+        objects.add_row(ns, str(count))
+    console.print(releases)
+    console.print(objects)
+
+
+@app.command()
+def up(
+    profile: str = typer.Option("default", help="Platform profile: overlays/platform/<profile>.yaml"),
+    kubeconfig: Path = typer.Option(None, envvar="KUBECONFIG", help="Install on this cluster instead of the embedded control plane"),
+    context: str = typer.Option(None, help="kubeconfig context of the cluster to install on"),
+    helm: int = typer.Option(4, help="Helm major to install with (3 or 4)"),
+) -> None:
+    """Install Berth: on the embedded control plane, or on the cluster KUBECONFIG/--context names."""
+    from .cluster import ClusterError, Target, check_prerequisites, install_platform
+    from .controlplane import ControlPlane, ControlPlaneError
+
+    if helm not in HELM_MAJORS:
+        refuse(f"--helm must be one of {', '.join(map(str, HELM_MAJORS))}, not {helm}")
+    if kubeconfig is not None and ":" not in str(kubeconfig) and not kubeconfig.is_file():
+        refuse(f"kubeconfig {kubeconfig} does not exist")
+    try:
+        chosen = load_profile(profile)
+    except ProfileError as e:
+        refuse(str(e))
+    embedded = kubeconfig is None and context is None
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        step = lambda text: bar.update(task, description=text)  # noqa: E731
+        try:
+            if embedded:
+                step("start the embedded control plane (kube-apiserver + etcd)")
+                plane = ControlPlane(detached=True).start()
+                target = Target(kubeconfig=plane.kubeconfig, embedded=True)
+            else:
+                target = Target(kubeconfig=kubeconfig, context=context)
+                step("check prerequisites")
+                problems = check_prerequisites(target, chosen)
+                if problems:
+                    bar.stop()
+                    refuse("the cluster is not ready for Berth (nothing was changed): " + "; ".join(problems), code=1)
+            install_platform(target, chosen, helm=helm, embedded=embedded, progress=step)
+        except (ControlPlaneError, ClusterError, RenderError, ToolMissing) as e:
+            bar.stop()
+            refuse(f"up failed: {e}", code=1)
+    _print_status(target, helm)
+    if embedded:
+        console.print(f"Berth is installed on the embedded control plane. Point kubectl at it with:\n"
+                      f"  export KUBECONFIG={plane.kubeconfig}\n"
+                      f"Stop it with `make down` (pods are admitted and stored, never run: there is no kubelet).",
+                      highlight=False)
+
+
+@app.command()
+def down() -> None:
+    """Stop the embedded control plane and delete its data (.berth/controlplane)."""
+    from .controlplane import ControlPlane
+
+    plane = ControlPlane(detached=True)
+    plane.destroy()
+    console.print("embedded control plane stopped")
+
+
 @app.command()
 def docs(check: bool = typer.Option(False, "--check", help="Only report READMEs whose values table is stale")) -> None:
     """Regenerate each chart README's values table from the comments in its values.yaml."""

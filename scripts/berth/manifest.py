@@ -11,7 +11,7 @@ import yaml
 Obj = dict[str, Any]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: CRDs are megabytes
     """SafeLoader that reads a bare `=` as the string "=" (PyYAML otherwise refuses it; CRDs use it)."""
 
 

@@ -30,6 +30,8 @@ class Release:
     namespace: str
     values: dict[str, Any]
     values_files: tuple[Path, ...]
+    #: merged over `values` only when installing on the embedded control plane
+    embedded_values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,21 @@ def load_profile(name: str) -> Profile:
         for f in files:
             if not f.is_file():
                 raise ProfileError(f"{_shown(path)}: release {r['name']}: no values file {f}")
-        releases.append(Release(r["name"], r["chart"], r["namespace"], r.get("values") or {}, files))
+        releases.append(Release(r["name"], r["chart"], r["namespace"], r.get("values") or {}, files,
+                                r.get("embeddedValues") or {}))
     return Profile(name, data.get("kubeVersion", ""), tuple(releases))
+
+
+def merge_values(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge: maps merge key by key, anything else is replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = merge_values(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def release_values(release: Release, *, embedded: bool) -> dict[str, Any]:
+    return merge_values(release.values, release.embedded_values) if embedded else dict(release.values)
 
 
 @dataclass
