@@ -39,6 +39,7 @@ CASES = [
      "/webhook/namespaceSelector/matchExpressions/0/operator"),
     ("certificate-source-enum", {"webhook": {"certificate": {"source": "vault"}}}, "/webhook/certificate/source"),
     ("issuer-kind-enum", {"webhook": {"certificate": {"issuerRef": {"kind": "Vault"}}}}, "/webhook/certificate/issuerRef/kind"),
+    ("certificate-generation-zero", {"webhook": {"certificate": {"generation": 0}}}, "/webhook/certificate/generation"),
     ("certificate-duration", {"webhook": {"certificate": {"duration": "1 year"}}}, "/webhook/certificate/duration"),
     ("service-monitor-interval", {"metrics": {"serviceMonitor": {"interval": 30}}}, "/metrics/serviceMonitor/interval"),
     ("service-monitor-labels-strings", {"metrics": {"serviceMonitor": {"labels": {"release": None, "tier": 1}}}}, "/metrics/serviceMonitor/labels/tier"),

@@ -58,6 +58,11 @@ def test_helm_generated_certificate_is_signed_by_the_ca_bundle_for_the_service_n
     secret = m.get("Secret", "berth-operator-webhook-cert", NAMESPACE)
     assert secret["type"] == "kubernetes.io/tls"
     assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    # upgrades reuse the Secret while this matches webhook.certificate.generation (tested on a real API server
+    # in tests/controlplane/test_operator_on_a_cluster.py)
+    assert secret["metadata"]["annotations"]["berth.dev/certificate-generation"] == "1"
+    assert operator({"webhook": {"certificate": {"generation": 3}}}).get("Secret", "berth-operator-webhook-cert", NAMESPACE)[
+        "metadata"]["annotations"]["berth.dev/certificate-generation"] == "3"
     for hook in webhook_config(m)["webhooks"]:
         assert hook["clientConfig"]["caBundle"] == secret["data"]["ca.crt"]
     ca = x509.load_pem_x509_certificate(base64.b64decode(secret["data"]["ca.crt"]))
