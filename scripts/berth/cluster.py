@@ -187,6 +187,18 @@ def install_release(target: Target, release: Release, *, helm: int = 4, embedded
                     "--namespace", release.namespace, "--create-namespace", *files)
 
 
+def release_namespaces(release: Release, *, embedded: bool) -> set[str]:
+    """Every namespace a release's objects live in, beside its own."""
+    manifest = render_chart(release.chart, release=release.name, namespace=release.namespace,
+                            values=release_values(release, embedded=embedded), values_files=release.values_files)
+    return {o["metadata"]["namespace"] for o in manifest if o["metadata"].get("namespace")} - {release.namespace}
+
+
+def create_namespaces(target: Target, names: set[str]) -> None:
+    if names:
+        target.apply(as_list([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}} for n in sorted(names)]))
+
+
 def tenant_overlays() -> list[Path]:
     return sorted(p.parent for p in TENANT_OVERLAYS.glob("*/kustomization.yaml"))
 
@@ -198,6 +210,9 @@ def install_platform(target: Target, profile: Profile, *, helm: int = 4, embedde
         progress("install upstream CRDs")
         install_upstream_crds(target)
     for release in profile.releases:
+        if embedded:
+            # Namespaces a real cluster already has (istio-system from Istio's install, for instance).
+            create_namespaces(target, release_namespaces(release, embedded=True))
         progress(f"helm install {release.name}")
         install_release(target, release, helm=helm, embedded=embedded)
         if release.chart.endswith("-crds"):
