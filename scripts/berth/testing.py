@@ -95,6 +95,32 @@ def render_error(helm: int) -> Callable[..., str]:
     return _render_error
 
 
+def chart_fixtures(chart: str, namespace: str, name: str) -> tuple[Callable, Callable]:
+    """Two fixtures for a chart's tests, named `name` and `name_error`, that render in `namespace`:
+
+        operator, operator_error = chart_fixtures("berth-operator", "seldon-system", "operator")  # in conftest.py
+        def test_x(operator): operator({"replicas": 2}).get(...)
+    """
+
+    @pytest.fixture(name=name)
+    def _render_fixture(render):
+        def _render_chart(values: dict | None = None, **kwargs: Any) -> Manifest:
+            kwargs.setdefault("namespace", namespace)
+            return render(chart, values=values, **kwargs)
+
+        return _render_chart
+
+    @pytest.fixture(name=f"{name}_error")
+    def _error_fixture(render_error):
+        def _render_chart_error(values: dict, **kwargs: Any) -> str:
+            kwargs.setdefault("namespace", namespace)
+            return render_error(chart, values=values, **kwargs)
+
+        return _render_chart_error
+
+    return _render_fixture, _error_fixture
+
+
 # --- session end: checkov over every render nobody scanned -----------------------------------
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,27 +1,7 @@
-"""Fixtures for the berth-gateway tests: render (or fail to render) in the ingress gateway's namespace."""
+"""Fixtures for the berth-gateway tests: `gateway(values)` renders in istio-ingress, `gateway_error(values)`
+returns Helm's refusal."""
 
-from __future__ import annotations
-
-import pytest
-
+from berth.testing import chart_fixtures
 from gateway_chart import CHART, NAMESPACE
 
-
-@pytest.fixture
-def gateway(render):
-    """gateway(values=None, **kwargs) -> validated render of berth-gateway in istio-ingress."""
-
-    def _gateway(values: dict | None = None, **kwargs):
-        kwargs.setdefault("namespace", NAMESPACE)
-        return render(CHART, values=values, **kwargs)
-
-    return _gateway
-
-
-@pytest.fixture
-def gateway_error(render_error):
-    def _gateway_error(values: dict, **kwargs) -> str:
-        kwargs.setdefault("namespace", NAMESPACE)
-        return render_error(CHART, values=values, **kwargs)
-
-    return _gateway_error
+gateway, gateway_error = chart_fixtures(CHART, NAMESPACE, "gateway")

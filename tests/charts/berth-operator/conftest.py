@@ -1,29 +1,7 @@
-"""Fixtures for the berth-operator tests: render (or fail to render) in the operator's namespace."""
+"""Fixtures for the berth-operator tests: `operator(values)` renders in seldon-system, `operator_error(values)`
+returns Helm's refusal."""
 
-from __future__ import annotations
-
-import pytest
-
+from berth.testing import chart_fixtures
 from operator_chart import CHART, NAMESPACE
 
-
-@pytest.fixture
-def operator(render):
-    """operator(values=None, **kwargs) -> validated render of berth-operator in seldon-system."""
-
-    def _operator(values: dict | None = None, **kwargs):
-        kwargs.setdefault("namespace", NAMESPACE)
-        return render(CHART, values=values, **kwargs)
-
-    return _operator
-
-
-@pytest.fixture
-def operator_error(render_error):
-    """operator_error(values, **kwargs) -> Helm's error message when it refuses to render."""
-
-    def _operator_error(values: dict, **kwargs) -> str:
-        kwargs.setdefault("namespace", NAMESPACE)
-        return render_error(CHART, values=values, **kwargs)
-
-    return _operator_error
+operator, operator_error = chart_fixtures(CHART, NAMESPACE, "operator")
