@@ -47,8 +47,8 @@ def test_kustomize_is_new_enough_for_helm4() -> None:
 def test_upstream_crds_come_from_every_pinned_module() -> None:
     groups = {crd["spec"]["group"] for crd in upstream_crds()}
     assert {"monitoring.coreos.com", "cert-manager.io", "gateway.networking.k8s.io",
-            "networking.istio.io", "security.istio.io"} <= groups
-    assert len(SOURCES) == 4
+            "networking.istio.io", "security.istio.io", "external-secrets.io"} <= groups
+    assert len(SOURCES) == 5
 
 
 def test_control_plane_module_pins_the_versions_in_versions_env() -> None:

@@ -37,6 +37,10 @@ SOURCES = (
                  "CERT_MANAGER_VERSION", ("deploy/crds/*.yaml",)),
     UpstreamCRDs("gateway-api", "sigs.k8s.io/gateway-api",
                  "GATEWAY_API_VERSION", ("config/crd/experimental/gateway.networking.k8s.io_*.yaml",)),
+    UpstreamCRDs("external-secrets", "github.com/external-secrets/external-secrets",
+                 "EXTERNAL_SECRETS_VERSION", ("config/crds/bases/external-secrets.io_externalsecrets.yaml",
+                                              "config/crds/bases/external-secrets.io_secretstores.yaml",
+                                              "config/crds/bases/external-secrets.io_clustersecretstores.yaml")),
     UpstreamCRDs("istio", "istio.io/api",
                  "ISTIO_API_VERSION", ("kubernetes/customresourcedefinitions.gen.yaml",)),
 )
