@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from gateway_chart import NAMESPACE, Request, ci_values, policy_applies
+from berth.authz import Request, policy_applies
+from gateway_chart import NAMESPACE, ci_values
 
 MODEL_PATH = "/seldon/team-a/iris/api/v1.0/predictions"
 
