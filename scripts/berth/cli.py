@@ -21,7 +21,7 @@ console = Console(stderr=True)
 
 def refuse(message: str, code: int = 2) -> None:
     """Stop with a one-line reason; nothing has been changed when this is called."""
-    console.print(f"[red]berth: {message}[/red]", highlight=False)
+    console.print(f"[red]berth: {message}[/red]", highlight=False, soft_wrap=True)  # one line, whatever the width
     raise typer.Exit(code)
 
 
@@ -177,6 +177,49 @@ def down() -> None:
     plane = ControlPlane(detached=True)
     plane.destroy()
     console.print("embedded control plane stopped")
+
+
+tenant_app = typer.Typer(no_args_is_help=True, help="Onboard and list tenants (Kustomize overlays under overlays/tenants/).")
+app.add_typer(tenant_app, name="tenant")
+
+
+@tenant_app.command("new")
+def tenant_new(
+    name: str = typer.Argument(..., help="Tenant name: a DNS label, also its namespace"),
+    admins: list[str] = typer.Option(..., "--admins", help="Identity-provider group(s) of the tenant's admins"),
+    developers: list[str] = typer.Option([], "--developers", help="Group(s) that deploy models"),
+    viewers: list[str] = typer.Option([], "--viewers", help="Group(s) with read access"),
+    cpu: str = typer.Option(None, help="CPU quota (requests and limits), e.g. 16"),
+    memory: str = typer.Option(None, help="Memory quota (requests and limits), e.g. 64Gi"),
+    gpus: int = typer.Option(0, help="GPU quota; needs --pool"),
+    pool: list[str] = typer.Option([], "--pool", help="GPU node pool(s) the tenant may use"),
+) -> None:
+    """Write overlays/tenants/NAME from the shared base, after checking the name, quotas and a full render."""
+    from .tenants import TenantError, TenantRequest, new_tenant
+
+    request = TenantRequest(name, list(admins), list(developers), list(viewers), cpu, memory, gpus, list(pool))
+    try:
+        path = new_tenant(request)
+    except TenantError as e:
+        refuse(str(e))
+    except (RenderError, ToolMissing) as e:
+        refuse(f"render failed: {e}", code=1)
+    console.print(f"wrote {path.relative_to(path.parents[2])}/ (kustomization.yaml, values.yaml); "
+                  f"apply with `kustomize build --enable-helm {path.relative_to(path.parents[2])} | kubectl apply --server-side -f -`",
+                  highlight=False)
+
+
+@tenant_app.command("list")
+def tenant_list() -> None:
+    """Show every tenant overlay with its namespace, quotas and admins."""
+    from .tenants import list_tenants
+
+    table = Table(title="Tenants (overlays/tenants)")
+    for col in ("Tenant", "Namespace", "CPU", "Memory", "GPUs", "Pools", "Admins"):
+        table.add_column(col, no_wrap=col in ("Tenant", "Namespace"))
+    for t in list_tenants():
+        table.add_row(t.name, t.namespace, t.cpu, t.memory, str(t.gpus), ", ".join(t.pools) or "-", ", ".join(t.admins))
+    Console().print(table)
 
 
 @app.command()

@@ -154,11 +154,28 @@ def build_overlay(path: str | Path, *, helm: int = 4, enable_helm: bool = True) 
     Overlays inflate the charts in this repository's charts/ folder, outside the overlay's own tree,
     so kustomize's load restrictor is lifted.
     """
+    _ensure_overlay_chart_dependencies(Path(path), helm)
     cmd: list[str | Path] = [KUSTOMIZE.path, "build", Path(path), "--load-restrictor", "LoadRestrictionsNone"]
     if enable_helm:
         cmd += ["--enable-helm", "--helm-command", HELM[helm].path]
     text, warnings = _run(cmd)
     return Manifest.from_yaml(text, source=f"kustomize build {path}", warnings=warnings)
+
+
+def _ensure_overlay_chart_dependencies(overlay: Path, helm: int) -> None:
+    """Local charts an overlay (or the components and bases it pulls in) inflates need their `file://`
+    dependencies packaged, as `helm template` does not fetch them."""
+    kustomization = overlay / "kustomization.yaml"
+    if not kustomization.is_file():
+        return
+    data = yaml.safe_load(kustomization.read_text()) or {}
+    home = overlay / (data.get("helmGlobals") or {}).get("chartHome", "charts")
+    for chart in data.get("helmCharts") or []:
+        if (home / chart["name"] / "Chart.yaml").is_file():
+            ensure_dependencies(home / chart["name"], helm)
+    for ref in (data.get("resources") or []) + (data.get("components") or []):
+        if (overlay / ref).is_dir():
+            _ensure_overlay_chart_dependencies(overlay / ref, helm)
 
 
 def ci_values_files(chart: str | Path) -> list[Path]:
