@@ -24,6 +24,7 @@ KUSTOMIZE := $(BIN)/kustomize-$(KUSTOMIZE_VERSION)
 PROMTOOL  := $(BIN)/promtool-$(PROMTOOL_VERSION)
 ISTIOCTL  := $(BIN)/istioctl-$(ISTIOCTL_VERSION)
 APISERVER := $(BIN)/kube-apiserver-$(KUBERNETES_VERSION)
+KCM       := $(BIN)/kube-controller-manager-$(KUBERNETES_VERSION)
 ETCD      := $(BIN)/etcd-$(ETCD_VERSION)
 CONTROLPLANE_MODULE := scripts/tools/controlplane
 VENV_STAMP := $(VENV)/.installed
@@ -64,9 +65,9 @@ bench: tools ## Measure render speed and CRD size into docs/benchmarks.md
 ##@ Tools
 
 .PHONY: tools
-tools: $(HELM3) $(HELM4) $(KUBECTL) $(KUSTOMIZE) $(PROMTOOL) $(ISTIOCTL) $(APISERVER) $(ETCD) $(VENV_STAMP) $(CRDS_STAMP) ## Install every pinned tool into bin/ and .venv/ (idempotent)
+tools: $(HELM3) $(HELM4) $(KUBECTL) $(KUSTOMIZE) $(PROMTOOL) $(ISTIOCTL) $(APISERVER) $(KCM) $(ETCD) $(VENV_STAMP) $(CRDS_STAMP) ## Install every pinned tool into bin/ and .venv/ (idempotent)
 	@for t in helm3:$(HELM3) helm4:$(HELM4) kubectl:$(KUBECTL) kustomize:$(KUSTOMIZE) promtool:$(PROMTOOL) istioctl:$(ISTIOCTL) \
-	          kube-apiserver:$(APISERVER) etcd:$(ETCD); do \
+	          kube-apiserver:$(APISERVER) kube-controller-manager:$(KCM) etcd:$(ETCD); do \
 	  ln -sfn "$$(basename "$${t#*:}")" "$(BIN)/$${t%%:*}"; done
 
 $(HELM3):
@@ -95,6 +96,11 @@ $(APISERVER): $(CONTROLPLANE_MODULE)/go.mod $(CONTROLPLANE_MODULE)/go.sum
 	@echo "go build k8s.io/kubernetes/cmd/kube-apiserver@$(KUBERNETES_VERSION)"
 	@mkdir -p $(BIN)
 	cd $(CONTROLPLANE_MODULE) && go build -o $@ -ldflags '$(APISERVER_LDFLAGS)' k8s.io/kubernetes/cmd/kube-apiserver
+
+$(KCM): $(CONTROLPLANE_MODULE)/go.mod $(CONTROLPLANE_MODULE)/go.sum
+	@echo "go build k8s.io/kubernetes/cmd/kube-controller-manager@$(KUBERNETES_VERSION)"
+	@mkdir -p $(BIN)
+	cd $(CONTROLPLANE_MODULE) && go build -o $@ -ldflags '$(APISERVER_LDFLAGS)' k8s.io/kubernetes/cmd/kube-controller-manager
 
 $(ETCD): $(CONTROLPLANE_MODULE)/go.mod $(CONTROLPLANE_MODULE)/go.sum
 	@echo "go build go.etcd.io/etcd/server/v3@$(ETCD_VERSION)"

@@ -8,7 +8,7 @@ import pytest
 
 import re
 
-from berth.config import ETCD, HELM, ISTIOCTL, KUBE_APISERVER, KUBECTL, KUSTOMIZE, PROMTOOL, REPO_ROOT, versions
+from berth.config import ETCD, HELM, ISTIOCTL, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBECTL, KUSTOMIZE, PROMTOOL, REPO_ROOT, versions
 from berth.upstream import SOURCES, upstream_crds
 
 
@@ -26,9 +26,10 @@ def output(*cmd) -> str:
         (ISTIOCTL, ["version", "--remote=false"], "ISTIOCTL_VERSION"),
         (PROMTOOL, ["--version"], "PROMETHEUS_RELEASE"),
         (KUBE_APISERVER, ["--version"], "KUBERNETES_VERSION"),
+        (KUBE_CONTROLLER_MANAGER, ["--version"], "KUBERNETES_VERSION"),
         (ETCD, ["--version"], "ETCD_VERSION"),
     ],
-    ids=["helm3", "helm4", "kubectl", "kustomize", "istioctl", "promtool", "kube-apiserver", "etcd"],
+    ids=["helm3", "helm4", "kubectl", "kustomize", "istioctl", "promtool", "kube-apiserver", "kube-controller-manager", "etcd"],
 )
 def test_installed_tool_is_the_pinned_version(tool, args, pin) -> None:
     assert versions()[pin].lstrip("v") in output(tool.path, *args)

@@ -1,7 +1,8 @@
 """An embedded Kubernetes control plane: a real kube-apiserver and etcd on loopback, like envtest.
 
-There is no kubelet, scheduler or controller-manager: objects are admitted (authentication, RBAC,
-admission plugins, CRD schemas, server-side apply) and stored, but pods never run. The tests and
+There is no kubelet and no scheduler: objects are admitted (authentication, RBAC, admission plugins,
+CRD schemas, server-side apply) and stored, and a few controllers keep the API honest (CONTROLLERS),
+but pods never run. The tests and
 `berth up` share this module.
 
     with ControlPlane(REPO_ROOT / ".berth" / "test-x") as cp:       # stopped on exit, also on errors
@@ -31,7 +32,7 @@ from typing import Sequence
 
 import yaml
 
-from .config import ETCD, KUBE_APISERVER, KUBECTL, REPO_ROOT
+from .config import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBECTL, REPO_ROOT
 from .pki import CertificateAuthority, service_account_keys
 
 DEFAULT_DIR = REPO_ROOT / ".berth" / "controlplane"
@@ -42,6 +43,15 @@ ADMISSION_PLUGINS = (
     "ValidatingAdmissionPolicy", "MutatingAdmissionWebhook", "ValidatingAdmissionWebhook",
 )
 SERVICE_CIDR = "10.0.0.0/24"
+#: The controllers that make the API behave as on a cluster without running workloads: default
+#: ServiceAccounts, quota usage (ResourceQuota admission refuses pods until a quota has status), the
+#: rules of the aggregated admin/edit/view roles, namespace deletion, garbage collection, the root CA
+#: ConfigMap, and Deployments → ReplicaSets → Pods (which stay Pending: there is no scheduler or kubelet).
+CONTROLLERS = (
+    "serviceaccount-controller", "resourcequota-controller", "clusterrole-aggregation-controller",
+    "namespace-controller", "garbage-collector-controller", "root-ca-certificate-publisher-controller",
+    "deployment-controller", "replicaset-controller",
+)
 ADMIN = "berth-admin"
 
 
@@ -138,6 +148,16 @@ class ControlPlane:
             "--profiling=false",
             "--endpoint-reconciler-type=none",  # the "kubernetes" Service cannot point at a loopback address
         ])
+        self._launch("kube-controller-manager", [
+            KUBE_CONTROLLER_MANAGER.path,
+            "--kubeconfig", self.kubeconfig,
+            "--controllers", ",".join(CONTROLLERS),
+            "--root-ca-file", ca.cert_path,
+            "--service-account-private-key-file", sa.key,
+            "--use-service-account-credentials=false",
+            "--leader-elect=false",
+            "--secure-port=0",  # no serving endpoint: nothing scrapes it here
+        ])
         self.state_file.write_text(json.dumps({
             "server": server, "pids": {name: p.pid for name, p in self._procs.items()},
             "ports": {"etcd": etcd_port, "etcd-peer": peer_port, "kube-apiserver": api_port}}, indent=2))
@@ -163,6 +183,12 @@ class ControlPlane:
         except (OSError, ValueError):
             return False
 
+    def _controllers_ready(self) -> bool:
+        """The controller-manager has synced: the default ServiceAccount exists and `edit` has its aggregated rules."""
+        sa = self.kubectl("get", "serviceaccount", "default", "-n", "default", check=False)
+        edit = self.kubectl("get", "clusterrole", "edit", "-o", "jsonpath={.rules[0].verbs}", check=False)
+        return sa.returncode == 0 and bool(edit.stdout.strip())
+
     def _wait_ready(self, server: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -171,7 +197,7 @@ class ControlPlane:
                     tail = (self.root / f"{name}.log").read_text(errors="replace")[-3000:]
                     self.stop()
                     raise ControlPlaneError(f"{name} exited with {proc.returncode}:\n{tail}")
-            if self._ready(server):
+            if self._ready(server) and self._controllers_ready():
                 return
             time.sleep(0.5)
         self.stop()
@@ -180,7 +206,7 @@ class ControlPlane:
     def stop(self) -> None:
         """Stop both processes (API server first) and wait for them; safe to call at any time."""
         pids = self._state().get("pids", {})
-        for name in ("kube-apiserver", "etcd"):
+        for name in ("kube-controller-manager", "kube-apiserver", "etcd"):
             proc = self._procs.pop(name, None)
             pid = proc.pid if proc else pids.get(name)
             if pid is None or not (proc or _alive(pid, name)):
