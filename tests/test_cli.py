@@ -18,7 +18,7 @@ def test_render_writes_validated_manifests_and_a_summary(tmp_path) -> None:
     result = runner.invoke(app, ["render", "--out", str(out)])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["00-berth-crds.yaml", "01-berth-operator.yaml", "02-berth-gateway.yaml", "summary.md"]
+    assert files == ["00-berth-crds.yaml", "01-berth-operator.yaml", "02-berth-gateway.yaml", "03-berth-policies.yaml", "summary.md"]
     crds = load_all((out / "00-berth-crds.yaml").read_text())
     assert [o["metadata"]["name"] for o in crds] == ["seldondeployments.machinelearning.seldon.io"]
     operator = load_all((out / "01-berth-operator.yaml").read_text())
@@ -26,6 +26,8 @@ def test_render_writes_validated_manifests_and_a_summary(tmp_path) -> None:
     assert all(o["metadata"].get("namespace") in (None, "seldon-system") for o in operator)
     gateway = load_all((out / "02-berth-gateway.yaml").read_text())
     assert {(o["kind"], o["metadata"]["name"]) for o in gateway} >= {("Gateway", "berth-gateway"), ("AuthorizationPolicy", "berth-gateway-require-jwt")}
+    policies = load_all((out / "03-berth-policies.yaml").read_text())
+    assert {o["kind"] for o in policies} == {"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ConfigMap"}
     summary = (out / "summary.md").read_text()
     assert "| berth-operator | seldon-system | Deployment | 1 |" in summary
     assert "| berth-crds | 1 | 0 | 0 |" in summary

@@ -57,10 +57,11 @@ def test_embedded_install_brings_up_the_whole_platform(controlplane) -> None:
     steps: list[str] = []
     install_platform(target, load_profile("default"), embedded=True, progress=steps.append)
     assert steps[0] == "install upstream CRDs"
-    assert steps.index("helm install berth-crds") < steps.index("helm install berth-operator") < steps.index("helm install berth-gateway")
+    assert (steps.index("helm install berth-crds") < steps.index("helm install berth-operator")
+            < steps.index("helm install berth-gateway") < steps.index("helm install berth-policies"))
     s = status(target)
     assert {(r["name"], r["status"]) for r in s.releases} == {
-        ("berth-crds", "deployed"), ("berth-operator", "deployed"), ("berth-gateway", "deployed")}
+        ("berth-crds", "deployed"), ("berth-operator", "deployed"), ("berth-gateway", "deployed"), ("berth-policies", "deployed")}
     assert s.crds_total > 20 and s.crds_established == s.crds_total
     assert s.objects_per_namespace["seldon-system"] >= 10
     assert s.objects_per_namespace["istio-ingress"] >= 4 and s.objects_per_namespace["istio-system"] >= 1
