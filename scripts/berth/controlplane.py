@@ -157,6 +157,9 @@ class ControlPlane:
             "--use-service-account-credentials=false",
             "--leader-elect=false",
             "--secure-port=0",  # no serving endpoint: nothing scrapes it here
+            # Recompute quota usage every 10 s, not 5 min: a quota covering a just-installed CRD's objects
+            # (count/seldondeployments…) otherwise refuses them for minutes ("status unknown for quota").
+            "--resource-quota-sync-period=10s",
         ])
         self.state_file.write_text(json.dumps({
             "server": server, "pids": {name: p.pid for name, p in self._procs.items()},
