@@ -176,15 +176,17 @@ def install_upstream_crds(target: Target) -> int:
 
 
 def install_release(target: Target, release: Release, *, helm: int = 4, embedded: bool = False,
-                    extra_values: dict | None = None) -> None:
-    """`helm upgrade --install` one release (creating its namespace)."""
+                    extra_values: dict | None = None, take_ownership: bool = False) -> None:
+    """`helm upgrade --install` one release (creating its namespace). `take_ownership` lets the release adopt
+    objects Kubernetes created itself (a new namespace's `default` ServiceAccount, for berth-tenant)."""
     values = merge_values(release_values(release, embedded=embedded), extra_values or {})
     with tempfile.TemporaryDirectory() as tmp:
         values_file = Path(tmp) / "values.yaml"
         values_file.write_text(yaml.safe_dump(values))
         files = [a for f in (*release.values_files, values_file) for a in ("--values", f)]
         target.helm(helm, "upgrade", "--install", release.name, chart_dir(release.chart),
-                    "--namespace", release.namespace, "--create-namespace", *files)
+                    "--namespace", release.namespace, "--create-namespace", *files,
+                    *(["--take-ownership"] if take_ownership else []))
 
 
 def release_namespaces(release: Release, *, embedded: bool) -> set[str]:

@@ -77,3 +77,46 @@ def test_install_upgrade_rollback_uninstall_keeps_models(cluster, releases, helm
     assert any(c["type"] == "Established" and c["status"] == "True" for c in crd["status"]["conditions"])
     model = json.loads(cluster.kubectl("get", "sdep", "iris", "-n", "models", "-o", "json").stdout)
     assert model["spec"]["predictors"][0]["graph"]["implementation"] == "SKLEARN_SERVER"
+
+
+# The other charts: (release namespace, values, an upgrade that changes something observable, how to observe it).
+OTHER_CHARTS = {
+    "berth-gateway": ("istio-ingress", {}, {"rateLimit": {"tokensPerFill": 10, "maxTokens": 20}},
+                      ("envoyfilter", "berth-gateway-ratelimit", "istio-ingress",
+                       "{.spec.configPatches[0].patch.value.typed_config.token_bucket.tokens_per_fill}"), ("100", "10")),
+    "berth-policies": ("berth-system", {}, {"validationActions": ["Warn"]},
+                       ("validatingadmissionpolicybinding", "berth-host-access", None, "{.spec.validationActions[0]}"), ("Deny", "Warn")),
+    "berth-tenant": ("berth-system", {"tenant": "team-life"}, {"quota": {"requestsCpu": "4"}},
+                     ("resourcequota", "berth-tenant", "team-life", "{.spec.hard.requests\\.cpu}"), ("8", "4")),
+}
+
+
+@pytest.mark.parametrize("chart", sorted(OTHER_CHARTS))
+def test_every_other_chart_installs_upgrades_rolls_back_and_uninstalls(cluster_with_upstream_crds, chart: str, helm: int) -> None:
+    from berth.platform import Release
+
+    cluster = cluster_with_upstream_crds
+    namespace, values, upgrade, (kind, name, obj_ns, path), (before, after) = OTHER_CHARTS[chart]
+    release = Release(chart, chart, namespace, values, ())
+
+    def observed() -> str:
+        return cluster.kubectl("get", kind, name, *(["-n", obj_ns] if obj_ns else []), "-o", f"jsonpath={path}").stdout
+
+    from berth.cluster import create_namespaces, release_namespaces
+
+    # What a real cluster already has (istio-system for the mesh-wide PeerAuthentication), and the tenant's
+    # namespace created first: Kubernetes gives it a default ServiceAccount at once, which --take-ownership
+    # then adopts (created in the same release, the two would race).
+    create_namespaces(cluster, release_namespaces(release, embedded=True) | ({"team-life"} if chart == "berth-tenant" else set()))
+    install_release(cluster, release, helm=helm, embedded=True, take_ownership=True)
+    assert observed() == before
+    install_release(cluster, release, helm=helm, embedded=True, extra_values=upgrade, take_ownership=True)
+    assert observed() == after
+    cluster.helm(helm, "rollback", chart, "1", "-n", namespace)
+    assert observed() == before
+    assert [h["revision"] for h in json.loads(cluster.helm(helm, "history", chart, "-n", namespace, "-o", "json").stdout)] == [1, 2, 3]
+    cluster.helm(helm, "uninstall", chart, "-n", namespace, "--wait")
+    gone = cluster.kubectl("get", kind, name, *(["-n", obj_ns] if obj_ns else []), check=False)
+    assert gone.returncode != 0 and "NotFound" in gone.stderr
+    if chart == "berth-tenant":  # the namespace goes too; let the namespace controller finish before the next run
+        cluster.kubectl("wait", "--for=delete", "namespace/team-life", "--timeout=120s", check=False)
