@@ -217,9 +217,9 @@ def install_platform(target: Target, profile: Profile, *, helm: int = 4, embedde
             create_namespaces(target, release_namespaces(release, embedded=True))
         progress(f"helm install {release.name}")
         install_release(target, release, helm=helm, embedded=embedded)
-        if release.chart.endswith("-crds"):
-            crds = json.loads(target.kubectl("get", "crd", "-l", f"app.kubernetes.io/instance={release.name}", "-o", "json").stdout)
-            wait_established(target, [c["metadata"]["name"] for c in crds["items"]])
+        # CRDs a release installs must be served before later releases create their objects.
+        crds = json.loads(target.kubectl("get", "crd", "-l", f"app.kubernetes.io/instance={release.name}", "-o", "json").stdout)
+        wait_established(target, [c["metadata"]["name"] for c in crds["items"]])
     for overlay in tenant_overlays():
         progress(f"apply overlay {overlay.relative_to(REPO_ROOT)}")
         target.apply(build_overlay(overlay, helm=helm).text)
